@@ -26,17 +26,14 @@ const ANYWHERE = new Set(["0.0.0.0/0", "::/0"]);
 const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
     message: "is not a canonical IPv4 CIDR (host bits must be zero). Fix: use a block such as 10.30.0.0/16",
 });
+// Each refinement passes what an earlier one refused, so one bad value gives one line.
 const privateVpcCidr = cidr
-    .refine((v) => isPrivate(parseCidr(v)!), {
+    .refine((v) => { const c = parseCidr(v); return !c || isPrivate(c); }, {
         message: "is not inside an RFC 1918 private range. Fix: use 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
     })
-    .refine(
-        (v) => {
-            const p = parseCidr(v)!.prefix;
-            return p >= 16 && p <= 24;
-        },
-        { message: "must be a /16 to /24 (the sizes AWS allows for a VPC). Fix: use a /16 such as 10.10.0.0/16" },
-    );
+    .refine((v) => { const c = parseCidr(v); return !c || (c.prefix >= 16 && c.prefix <= 24); }, {
+        message: "must be a /16 to /24 (the sizes AWS allows for a VPC). Fix: use a /16 such as 10.10.0.0/16",
+    });
 const instanceType = z.string().regex(INSTANCE_TYPE_RE, {
     message: "is not an EC2 instance type of the form family.size. Fix: use a type such as t4g.small",
 });
@@ -79,10 +76,12 @@ const configSchema = z.strictObject({
             .default([]),
     }),
     app: z.strictObject({
-        image: z.string().regex(IMAGE_RE, {
-            message: "is not an image reference with a tag or digest. Fix: use e.g. public.ecr.aws/nginx/nginx:1.27",
-        }).refine((v) => /:[\w][\w.-]*$|@sha256:/.test(v.replace(/^[^/]*:\d+\//, "")), {
-            message: "has no tag or digest. Fix: pin it, e.g. public.ecr.aws/nginx/nginx:1.27",
+        image: z.string().superRefine((v, ctx) => {
+            if (!IMAGE_RE.test(v)) {
+                ctx.addIssue({ code: "custom", message: "is not an image reference with a tag or digest. Fix: use e.g. public.ecr.aws/nginx/nginx:1.27" });
+            } else if (!/:[\w][\w.-]*$|@sha256:/.test(v.replace(/^[^/]*:\d+\//, ""))) {
+                ctx.addIssue({ code: "custom", message: "has no tag or digest. Fix: pin it, e.g. public.ecr.aws/nginx/nginx:1.27" });
+            }
         }),
         port: z.number().int().min(1, { message: "must be from 1 to 65535. Fix: use the port the container listens on, e.g. 80" })
             .max(65535, { message: "must be from 1 to 65535. Fix: use the port the container listens on, e.g. 80" }),
@@ -125,10 +124,17 @@ const EXAMPLES: Record<string, string> = {
     "client.cidr": "10.20.0.0/16",
     "client.instanceType": "t4g.nano",
     "cluster": "{version: \"1.34\", nodeInstanceTypes: [t4g.small], nodeCount: {...}, publicAccessCidrs: [...]}",
+    "cluster.version": "\"1.34\" (quoted)",
+    "cluster.nodeInstanceTypes": "[t4g.small]",
     "cluster.nodeCount": "{min: 1, desired: 1, max: 2}",
     "cluster.publicAccessCidrs": "[203.0.113.0/24]",
     "app": "{image: public.ecr.aws/nginx/nginx:1.27, port: 80, replicas: 2}",
+    "app.image": "public.ecr.aws/nginx/nginx:1.27",
+    "app.port": "80",
     "app.replicas": "2",
+    "loadBalancer.sourceRanges": "[10.50.0.0/16]",
+    "privateDns.enabled": "true",
+    "protect": "false",
     "privateDns": "{zone: internal.example, record: app}",
     "privateDns.zone": "internal.example",
 };

@@ -125,8 +125,11 @@ function callResult(args: pulumi.runtime.MockCallArgs, region: string): Record<s
             const name = filters.find((f) => f.name === "name")?.values[0] ?? "";
             return { id: `ami-0${hex(`ami/${region}/${name}`, 16)}`, architecture, name: name.replace("*", "2023.9.20261201.0").replace("*", "6.12") };
         }
-        default:
-            throw new Error(`unmocked invoke ${args.token}: add it to tools/mockEngine.ts, with the value AWS would return`);
+        default: {
+            const message = `unmocked invoke ${args.token}: add it to tools/mockEngine.ts, with the value AWS would return`;
+            // The SDK reports a failed invoke by its gRPC `details`, not its message.
+            throw Object.assign(new Error(message), { details: message });
+        }
     }
 }
 
