@@ -21,6 +21,9 @@ export interface PlannedResource {
     /** The provider reference (`<provider urn>::<provider id>`), when one was passed explicitly. */
     readonly provider?: string | undefined;
     readonly protect?: boolean | undefined;
+    /** Property paths whose change replaces the resource. */
+    readonly replaceOnChanges?: readonly string[] | undefined;
+    readonly deleteBeforeReplace?: boolean | undefined;
     readonly custom?: boolean | undefined;
 }
 

@@ -177,6 +177,8 @@ interface RegisterRequest {
     getProvider(): string;
     getProtect(): boolean;
     getDependenciesList(): string[];
+    getReplaceonchangesList(): string[];
+    getDeletebeforereplace(): boolean;
     getObject(): unknown;
 }
 interface RegisterResponse {
@@ -226,6 +228,8 @@ export async function runUnderMocks<T>(
                     provider: req.getProvider() || undefined,
                     protect: req.getProtect(),
                     dependencies: req.getDependenciesList(),
+                    replaceOnChanges: req.getReplaceonchangesList(),
+                    deleteBeforeReplace: req.getDeletebeforereplace(),
                     inputs: pulumi.runtime.deserializeProperties(req.getObject() as never),
                 });
             }
