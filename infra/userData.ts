@@ -9,7 +9,9 @@ export const CHECK_SCRIPT = "/usr/local/bin/internal-lb-check";
 export const CHECK_UNIT = "internal-lb-check.service";
 export const CHECK_TIMER = "internal-lb-check.timer";
 
-const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+/** Two or more labels: a bare "undefined" or "null" from a broken Output is refused. */
+const HOSTNAME_RE = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})+$`);
 
 export interface UserDataArgs {
     /** The name the client uses: the private DNS name, or the LB hostname without it. */
