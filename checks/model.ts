@@ -18,6 +18,8 @@ export interface PlannedResource {
     readonly inputs: Record<string, unknown>;
     /** URNs this resource depends on (explicit `dependsOn` and inputs from other resources). */
     readonly dependencies: readonly string[];
+    /** Per input property, the URNs its value came from; how references resolve before ids exist. */
+    readonly propertyDependencies?: Readonly<Record<string, readonly string[]>> | undefined;
     /** The provider reference (`<provider urn>::<provider id>`), when one was passed explicitly. */
     readonly provider?: string | undefined;
     readonly protect?: boolean | undefined;
@@ -54,9 +56,21 @@ export interface Rule {
     readonly check: (plan: Plan) => string[];
 }
 
-/** A value the engine does not know yet (a real preview of a resource to be created). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/**
+ * The sentinels the engine uses for values not known yet (a real preview of resources
+ * to be created): string, boolean, number, array, asset, archive and object.
+ */
+export const UNKNOWN_SENTINELS: ReadonlySet<unknown> = new Set([
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    "030794c1-ac77-496b-92df-f27374a8bd58",
+    "e48ece36-62e2-4504-bad9-02848725956a",
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
 
+/** True for a value the engine does not know yet. */
 export function isUnknown(value: unknown): boolean {
-    return value === undefined || value === UNKNOWN;
+    return UNKNOWN_SENTINELS.has(value);
 }

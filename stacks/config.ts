@@ -57,6 +57,12 @@ const configSchema = z.strictObject({
     client: z.strictObject({
         cidr: privateVpcCidr,
         instanceType,
+        ssmEndpoints: z
+            .array(z.enum(["ssm", "ssmmessages", "ec2messages"], { message: "must be ssm, ssmmessages or ec2messages. Fix: use [ssm, ssmmessages]" }))
+            .refine((v) => v.includes("ssm") && v.includes("ssmmessages"), {
+                message: "must include ssm and ssmmessages, without which SSM cannot reach the client. Fix: use [ssm, ssmmessages, ec2messages]",
+            })
+            .default(["ssm", "ssmmessages", "ec2messages"]),
     }),
     cluster: z.strictObject({
         version: z.string().regex(/^1\.\d{2}$/, {

@@ -14,9 +14,6 @@ import { INTERNAL_ELB_ROLE_TAG, PUBLIC_ELB_ROLE_TAG, baseTags, clusterNameFor, c
 import { ssmCheckCommand } from "../infra/userData";
 import { ConfigError, StackConfig } from "./config";
 
-/** The interface endpoints the SSM agent needs in a VPC with no NAT. */
-export const SSM_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages"];
-
 /**
  * Zone IDs where EKS cannot place a control plane (EKS user guide, "Cluster VPC and
  * subnet requirements"). Zone *names* map to different IDs per account, so filter by ID.
@@ -79,7 +76,8 @@ export async function createStack(config: StackConfig): Promise<StackOutputs> {
         availabilityZones: zones.slice(0, 1),
         publicSubnets: false,
         natGateways: "none",
-        interfaceEndpoints: SSM_ENDPOINTS,
+        // The SSM agent's way out of a VPC with no NAT.
+        interfaceEndpoints: config.client.ssmEndpoints,
         region: config.region,
         tags,
     }, { protect: config.protect });

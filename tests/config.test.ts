@@ -34,6 +34,8 @@ describe("the committed stack files", () => {
         const config = parseStackConfig(configFor("dev", { loadBalancer: () => undefined }), "dev");
         expect(config.loadBalancer).toEqual({ type: "nlb", sourceRanges: [] });
         expect(config.app.namespace).toBe("internal-app");
+        const withoutEndpoints = parseStackConfig(configFor("dev", { client: ({ ssmEndpoints: _, ...c }) => c }), "dev");
+        expect(withoutEndpoints.client.ssmEndpoints).toEqual(["ssm", "ssmmessages", "ec2messages"]);
     });
 });
 
@@ -63,6 +65,8 @@ describe("a bad value fails with one line naming the stack, the key, the value a
         ["a source range that is not a CIDR", "loadBalancer", (l) => ({ ...l, sourceRanges: ["10.50.0.0"] }), 'loadBalancer.sourceRanges[0] = "10.50.0.0" is not a canonical IPv4 CIDR'],
         ["a source range of 0.0.0.0/0", "loadBalancer", (l) => ({ ...l, sourceRanges: ["10.50.0.0/16", "0.0.0.0/0"] }), 'loadBalancer.sourceRanges[1] = "0.0.0.0/0" would let any network that routes to the VPC reach the internal LB'],
         ["a client instance type of the wrong shape", "client", (c) => ({ ...c, instanceType: "t4g-nano" }), 'client.instanceType = "t4g-nano" is not an EC2 instance type of the form family.size'],
+        ["SSM endpoints without ssmmessages", "client", (c) => ({ ...c, ssmEndpoints: ["ssm", "ec2messages"] }), 'client.ssmEndpoints = ["ssm","ec2messages"] must include ssm and ssmmessages'],
+        ["an unknown SSM endpoint", "client", (c) => ({ ...c, ssmEndpoints: ["ssm", "ssmmessages", "sts"] }), 'client.ssmEndpoints[2] = "sts" must be ssm, ssmmessages or ec2messages'],
         ["a zone that is not a DNS name", "privateDns", (d) => ({ ...d, zone: "internal_example" }), 'privateDns.zone = "internal_example" is not a valid DNS zone name'],
         ["a record with a dot in it", "privateDns", (d) => ({ ...d, record: "app.v1" }), 'privateDns.record = "app.v1" must be a single DNS label, with no dot'],
         ["an empty publicAccessCidrs", "cluster", (c) => ({ ...c, publicAccessCidrs: [] }), "cluster.publicAccessCidrs = [] is empty. Fix: list the CIDRs of your workstations and CI runners"],

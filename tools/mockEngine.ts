@@ -178,6 +178,7 @@ interface RegisterRequest {
     getProtect(): boolean;
     getDependenciesList(): string[];
     getReplaceonchangesList(): string[];
+    getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getDeletebeforereplace(): boolean;
     getObject(): unknown;
 }
@@ -185,6 +186,17 @@ interface RegisterResponse {
     getUrn(): string;
     getId(): string;
 }
+function propertyDependenciesOf(req: RegisterRequest): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((value, key) => {
+        const urns = value.getUrnsList();
+        if (urns.length > 0) {
+            result[key] = urns;
+        }
+    });
+    return result;
+}
+
 type Callback = (err: unknown, resp?: RegisterResponse) => void;
 
 /**
@@ -228,6 +240,7 @@ export async function runUnderMocks<T>(
                     provider: req.getProvider() || undefined,
                     protect: req.getProtect(),
                     dependencies: req.getDependenciesList(),
+                    propertyDependencies: propertyDependenciesOf(req),
                     replaceOnChanges: req.getReplaceonchangesList(),
                     deleteBeforeReplace: req.getDeletebeforereplace(),
                     inputs: pulumi.runtime.deserializeProperties(req.getObject() as never),
