@@ -44,6 +44,14 @@ export function get(resource: PlannedResource, ...path: (string | number)[]): un
     return value;
 }
 
+/** Any input as text for a message: strings as they are, objects as JSON. */
+export function str(value: unknown): string {
+    if (typeof value === "string") {
+        return value;
+    }
+    return value === undefined ? "undefined" : JSON.stringify(value);
+}
+
 /** A list input as an array, or undefined when it is absent or unknown. */
 export function list(value: unknown): unknown[] | undefined {
     return Array.isArray(value) ? value : undefined;

@@ -3,7 +3,7 @@
  * to). Each returns the failures it finds; values not known yet are passed over.
  */
 import { ANYWHERE_RANGES, INTERNAL_ANNOTATION, SCHEME_ANNOTATION } from "../infra/annotations";
-import { PlanGraph, T, get, label, list } from "./graph";
+import { PlanGraph, T, get, label, list, str } from "./graph";
 import { loadBalancerServices } from "./reachability";
 import { isUnknown } from "./model";
 
@@ -67,7 +67,7 @@ export const noPublicIp: Check = (g) => [
 /** IMDSv2 (session tokens) is required wherever instance metadata options can be set. */
 export const imdsv2Required: Check = (g) => [...g.ofType(T.instance), ...g.ofType(T.launchTemplate)].flatMap((r) => {
     const tokens = get(r, "metadataOptions", "httpTokens");
-    return tokens === "required" || isUnknown(tokens) ? [] : [`${label(r)} does not require IMDSv2 (metadataOptions.httpTokens is ${String(tokens ?? "unset")}, not "required")`];
+    return tokens === "required" || isUnknown(tokens) ? [] : [`${label(r)} does not require IMDSv2 (metadataOptions.httpTokens is ${tokens === undefined ? "unset" : str(tokens)}, not "required")`];
 });
 
 /** Every EBS volume is encrypted. */

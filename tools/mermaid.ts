@@ -3,7 +3,7 @@
  * internal LB and its Service, the private DNS name and the client. GitHub renders it.
  */
 import { TYPE_ANNOTATION } from "../infra/annotations";
-import { PlanGraph, T, get } from "../checks/graph";
+import { PlanGraph, T, get, str } from "../checks/graph";
 import { Plan, isUnknown } from "../checks/model";
 import { loadBalancerServices } from "../checks/reachability";
 
@@ -19,7 +19,10 @@ function text(...lines: unknown[]): string {
 }
 
 function show(value: unknown): string {
-    return value === undefined || isUnknown(value) ? "(known after create)" : String(value);
+    if (value === undefined || isUnknown(value)) {
+        return "(known after create)";
+    }
+    return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
 export function toMermaid(plan: Plan): string {
@@ -75,13 +78,13 @@ export function toMermaid(plan: Plan): string {
     if (record) {
         lines.push(`  dns[(${text(show(record.inputs["name"]), `${show(record.inputs["type"])} in private zone`)})]`);
         if (client) {
-            edges.push(`  ${nodeId(client.name)} -- "resolves" --> dns`);
+            edges.push(`  ${nodeId(client.name)} -->|"resolves"| dns`);
         }
-        edges.push(`  dns -. "CNAME" .-> lb`);
+        edges.push(`  dns -.->|"CNAME"| lb`);
     }
     const service = loadBalancerServices(g)[0];
     if (client && service) {
-        edges.push(`  ${nodeId(client.name)} == "tcp/${show(get(service, "spec", "ports", 0, "port"))}" ==> lb`);
+        edges.push(`  ${nodeId(client.name)} ==>|"tcp/${show(get(service, "spec", "ports", 0, "port"))}"| lb`);
     }
     return [...lines, ...edges, ""].join("\n");
 }

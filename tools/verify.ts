@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { runChecks } from "../checks";
-import { Plan } from "../checks/model";
+import { Plan, PlannedResource } from "../checks/model";
 import { EXIT, UsageError, main, parseArgs } from "./cli";
 import { renderChecks } from "./render";
 
@@ -22,7 +22,7 @@ export function readPlan(path: string): Plan {
     if (typeof plan.stack !== "string" || !Array.isArray(plan.resources) || typeof plan.outputs !== "object" || plan.outputs === null) {
         throw new UsageError(`${path} is not a plan: it needs "stack", "resources" and "outputs" (make one with npm run plan -- --stack dev --json)`);
     }
-    plan.resources.forEach((r, i) => {
+    (plan.resources as (Partial<PlannedResource> | undefined)[]).forEach((r, i) => {
         if (typeof r?.urn !== "string" || typeof r.type !== "string" || typeof r.inputs !== "object") {
             throw new UsageError(`${path}: resources[${i}] needs "urn", "type" and "inputs"`);
         }
