@@ -19,10 +19,7 @@ function text(...lines: unknown[]): string {
 }
 
 function show(value: unknown): string {
-    if (value === undefined || isUnknown(value)) {
-        return "(known after create)";
-    }
-    return typeof value === "object" ? JSON.stringify(value) : String(value);
+    return value === undefined || isUnknown(value) ? "(known after create)" : str(value);
 }
 
 export function toMermaid(plan: Plan): string {
