@@ -36,7 +36,7 @@ export async function main(body: () => Promise<number>): Promise<void> {
         code = await body();
     } catch (e) {
         const err = e as Error;
-        const config = err instanceof ConfigError || err instanceof UsageError || err.name === "ConfigError";
+        const config = err instanceof ConfigError || err instanceof UsageError;
         process.stderr.write(`error: ${err.message}\n`);
         code = config ? EXIT.configError : EXIT.toolFailed;
     }

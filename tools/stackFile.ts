@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { ConfigError } from "../stacks/config";
 
 /** The project root: where Pulumi.yaml lives. */
 export const PROJECT_ROOT = join(__dirname, "..");
@@ -23,13 +24,13 @@ export function readStackConfig(stack: string, root = PROJECT_ROOT): Record<stri
     const file = join(root, `Pulumi.${stack}.yaml`);
     if (!existsSync(file)) {
         const known = listStacks(root).join(", ") || "none";
-        throw new Error(`no stack file Pulumi.${stack}.yaml (stacks here: ${known})`);
+        throw new ConfigError([`no stack file Pulumi.${stack}.yaml (stacks here: ${known})`]);
     }
     const doc = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
     const result: Record<string, string> = {};
     for (const [key, value] of Object.entries(doc.config ?? {})) {
         if (value !== null && typeof value === "object" && "secure" in value) {
-            throw new Error(`Pulumi.${stack}.yaml: ${key} is a secret; the offline plan cannot decrypt it`);
+            throw new ConfigError([`Pulumi.${stack}.yaml: ${key} is a secret; the offline plan cannot decrypt it. Fix: keep secrets out of the keys this program reads`]);
         }
         result[key] = typeof value === "string" ? value : JSON.stringify(value);
     }

@@ -4,6 +4,7 @@
  * Runs the checks on a plan JSON (from `npm run plan -- --json`, possibly edited by
  * hand). Exits 1 naming every failed check, 2 when the file is not a plan.
  */
+import "./noSourceMaps";
 import { readFileSync } from "node:fs";
 import { runChecks } from "../checks";
 import { Plan, PlannedResource } from "../checks/model";
