@@ -1,8 +1,9 @@
 /**
- * npm run plan -- --stack <name> [--json | --mermaid] [--out FILE] [--stack-dir DIR]
+ * npm run plan -- --stack <name> [--json | --mermaid | --markdown] [--out FILE] [--stack-dir DIR]
  *
  * Plans a stack offline under Pulumi's mock engine and prints the resource tree, the
- * wiring, the checks and the cost (or JSON, or a Mermaid diagram). Exit codes: 0 all
+ * wiring, the checks and the cost (or JSON, a Mermaid diagram, or Markdown for a CI
+ * job summary: checks, cost and diagram). Exit codes: 0 all
  * checks pass, 1 a check fails, 2 a configuration or usage error, 3 the tool failed.
  */
 import "./noSourceMaps";
@@ -10,19 +11,21 @@ import { writeFileSync } from "node:fs";
 import { EXIT, UsageError, main, parseArgs } from "./cli";
 import { toMermaid } from "./mermaid";
 import { planStack } from "./planner";
-import { renderPlan } from "./render";
+import { renderMarkdown, renderPlan } from "./render";
 
 void main(async () => {
-    const args = parseArgs(process.argv.slice(2), ["stack", "out", "stack-dir"], ["json", "mermaid"]);
+    const args = parseArgs(process.argv.slice(2), ["stack", "out", "stack-dir"], ["json", "mermaid", "markdown"]);
     if (typeof args["stack"] !== "string") {
-        throw new UsageError("usage: npm run plan -- --stack <dev|prod> [--json | --mermaid] [--out FILE] [--stack-dir DIR]");
+        throw new UsageError("usage: npm run plan -- --stack <dev|prod> [--json | --mermaid | --markdown] [--out FILE] [--stack-dir DIR]");
     }
-    if (args["json"] && args["mermaid"]) {
-        throw new UsageError("--json and --mermaid are exclusive; run twice to get both");
+    const formats = (["json", "mermaid", "markdown"] as const).filter((f) => args[f]);
+    if (formats.length > 1) {
+        throw new UsageError(`--${formats.join(" and --")} are exclusive; run once per format`);
     }
     // --stack-dir: where Pulumi.<stack>.yaml lives, to plan a stack file not committed here.
     const report = await planStack(args["stack"], typeof args["stack-dir"] === "string" ? args["stack-dir"] : undefined);
-    const text = args["json"] ? `${JSON.stringify(report, null, 2)}\n` : args["mermaid"] ? toMermaid(report) : renderPlan(report);
+    const render = { json: () => `${JSON.stringify(report, null, 2)}\n`, mermaid: () => toMermaid(report), markdown: () => renderMarkdown(report) };
+    const text = formats[0] ? render[formats[0]]() : renderPlan(report);
     if (typeof args["out"] === "string") {
         writeFileSync(args["out"], text);
     } else {

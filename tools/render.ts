@@ -2,6 +2,7 @@
 import { get } from "../checks/graph";
 import { CheckResult, Plan, PlannedResource } from "../checks/model";
 import { CostEstimate } from "./cost";
+import { toMermaid } from "./mermaid";
 import { PlanReport } from "./planner";
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -81,6 +82,32 @@ export function renderPlan(report: PlanReport): string {
         "",
         "Cost",
         ...renderCost(report.cost),
+        "",
+    ].join("\n");
+}
+
+/** Markdown for a CI job summary or a PR: checks, cost and the diagram. */
+export function renderMarkdown(report: PlanReport): string {
+    const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
+    const failed = report.checks.filter((c) => c.status === "fail").length;
+    return [
+        `### Offline plan of \`${report.stack}\`: ${failed === 0 ? "all checks pass" : `${failed} check(s) fail`}`,
+        "",
+        `${report.resources.length} resources, planned under the Pulumi mock engine (no cloud access).`,
+        "",
+        "| check | status | detail |",
+        "| --- | --- | --- |",
+        ...report.checks.map((c) => `| \`${c.id}\` | ${c.status === "pass" ? "✅ pass" : c.status === "fail" ? "❌ fail" : "⏭ skip"} | ${cell(c.message)} |`),
+        "",
+        `**Estimated cost: ${usd(report.cost.monthlyUsd)} per month** (${report.cost.region} list prices of ${report.cost.date}; left out: ${report.cost.leftOut.join("; ")})`,
+        "",
+        "| monthly | what | resource |",
+        "| ---: | --- | --- |",
+        ...report.cost.items.map((i) => `| ${usd(i.monthlyUsd)} | ${cell(i.what)} | \`${i.resource}\` |`),
+        "",
+        "```mermaid",
+        toMermaid(report).trimEnd(),
+        "```",
         "",
     ].join("\n");
 }
