@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { PROJECT_ROOT } from "../tools/stackFile";
 
 const DIR = join(PROJECT_ROOT, ".github", "workflows");
-const load = (file: string) => parse(readFileSync(join(DIR, file), "utf8")) as any;
+const load = (file: string) => parse(readFileSync(join(DIR, file), "utf8"));
 const steps = (job: any): any[] => job.steps ?? [];
 const uses = (job: any, action: string) => steps(job).find((s) => typeof s.uses === "string" && s.uses.startsWith(`${action}@`));
 
