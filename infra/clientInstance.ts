@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { al2023AmiNameFor, architectureOf } from "./instanceType";
+import { EC2_ASSUME_ROLE_POLICY } from "./iam";
 import { Tags, withName } from "./tags";
 import { renderUserData } from "./userData";
 import type { Vpc } from "./network";
@@ -51,10 +52,7 @@ export class ClientInstance extends pulumi.ComponentResource {
         }, { parent: this });
 
         const role = new aws.iam.Role(`${name}-role`, {
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: EC2_ASSUME_ROLE_POLICY,
             tags: tag("role"),
         }, { parent: this });
         const ssmPolicy = new aws.iam.RolePolicyAttachment(`${name}-ssm`, {

@@ -3,6 +3,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { architectureOf, eksAmiTypeFor } from "./instanceType";
+import { EC2_ASSUME_ROLE_POLICY } from "./iam";
 import { Tags, withName } from "./tags";
 import type { Vpc } from "./network";
 
@@ -88,10 +89,7 @@ export class EksCluster extends pulumi.ComponentResource {
         }, { parent: this, protect: args.protect });
 
         const role = new aws.iam.Role(`${name}-node`, {
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: EC2_ASSUME_ROLE_POLICY,
             tags: tag("node"),
         }, { parent: this });
         const attachments = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"]

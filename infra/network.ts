@@ -72,20 +72,18 @@ export class Vpc extends pulumi.ComponentResource {
         this.vpcId = this.vpc.id;
         const vpcOpts = { parent: this.vpc };
 
-        this.publicSubnets = plan.public.map((cidrBlock, i) => new aws.ec2.Subnet(`${name}-public-${i}`, {
-            vpcId: this.vpc.id,
-            cidrBlock,
-            availabilityZone: args.availabilityZones[i],
-            mapPublicIpOnLaunch: false,
-            tags: tag(`public-${args.availabilityZones[i]}`, args.publicSubnetTags ?? {}),
-        }, vpcOpts));
-        this.privateSubnets = plan.private.map((cidrBlock, i) => new aws.ec2.Subnet(`${name}-private-${i}`, {
-            vpcId: this.vpc.id,
-            cidrBlock,
-            availabilityZone: args.availabilityZones[i],
-            mapPublicIpOnLaunch: false,
-            tags: tag(`private-${args.availabilityZones[i]}`, args.privateSubnetTags ?? {}),
-        }, vpcOpts));
+        // Public subnets do not map public IPs either: only the NAT gateways (with their
+        // own EIPs) and controller-made public LBs live there.
+        const subnets = (tier: "public" | "private", cidrs: string[], extraTags: Tags | undefined) =>
+            cidrs.map((cidrBlock, i) => new aws.ec2.Subnet(`${name}-${tier}-${i}`, {
+                vpcId: this.vpc.id,
+                cidrBlock,
+                availabilityZone: args.availabilityZones[i],
+                mapPublicIpOnLaunch: false,
+                tags: tag(`${tier}-${args.availabilityZones[i]}`, extraTags ?? {}),
+            }, vpcOpts));
+        this.publicSubnets = subnets("public", plan.public, args.publicSubnetTags);
+        this.privateSubnets = subnets("private", plan.private, args.privateSubnetTags);
 
         this.routeTables = [];
         if (withPublic) {
