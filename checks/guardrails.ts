@@ -110,17 +110,22 @@ export const privateSubnetsNoPublicIp: Check = (g) => g.ofType(T.subnet)
     .filter((s) => s.inputs["mapPublicIpOnLaunch"] === true && !g.isPublic(s))
     .map((s) => `${label(s)} is private (no internet gateway route) but maps public IPs on launch`);
 
-/** Every Kubernetes resource uses an explicit provider of this stack, never the ambient kubeconfig. */
-export const k8sExplicitProvider: Check = (g) => {
-    const providers = new Set(g.ofType(T.k8sProvider).map((p) => p.urn));
-    return g.plan.resources
-        .filter((r) => r.type.startsWith("kubernetes:"))
-        .filter((r) => {
-            const urn = r.provider?.split("::").slice(0, -1).join("::");
-            return !urn || !providers.has(urn) || urn.includes("::default");
-        })
-        .map((r) => `${label(r)} does not use the cluster's explicit Kubernetes provider (provider: ${r.provider ?? "default"})`);
-};
+/**
+ * Every Kubernetes resource uses an explicit provider, never the default one (which reads
+ * the ambient kubeconfig). Judged from the provider reference itself
+ * (`<urn of a pulumi:providers:kubernetes resource not named default…>::<id>`), so it
+ * holds where the provider resource is not in the list (a policy's view).
+ */
+export const k8sExplicitProvider: Check = (g) => g.plan.resources
+    .filter((r) => r.type.startsWith("kubernetes:"))
+    .filter((r) => {
+        const urn = r.provider?.split("::").slice(0, -1).join("::") ?? "";
+        const parts = urn.split("::");
+        const type = parts[2]?.split("$").pop();
+        const name = parts[3] ?? "";
+        return type !== T.k8sProvider || name === "" || name.startsWith("default");
+    })
+    .map((r) => `${label(r)} does not use the cluster's explicit Kubernetes provider (provider: ${r.provider ?? "default"})`);
 
 /** In prod, the cluster and the VPCs are protected from `pulumi destroy`. */
 export const prodProtected: Check = (g) => g.plan.stack !== "prod" ? [] : [...g.ofType(T.eksComponent), ...g.ofType(T.eksCluster), ...g.ofType(T.vpc)]

@@ -189,6 +189,13 @@ describe("each guardrail fails on a plan that breaks it", () => {
         expect(result(plans["dev"]!, "prod-protected").status).toBe("pass");
     });
 
+    it("k8s-explicit-provider judges the reference itself, so a provider missing from the list (a policy's view) still counts", () => {
+        const plan = mutated("dev", (p) => {
+            p.resources.splice(p.resources.findIndex((r) => r.type === "pulumi:providers:kubernetes"), 1);
+        });
+        expect(result(plan, "k8s-explicit-provider").status).toBe("pass");
+    });
+
     it("a public subnet may map public IPs", () => {
         const outcome = result(mutated("dev", (p) => { p.find("eks-public-0", SUBNET).inputs.mapPublicIpOnLaunch = true; }), "private-subnets-no-public-ip");
         expect(outcome.status).toBe("pass");
