@@ -285,7 +285,23 @@ export function parseStackConfig(all: Record<string, string>, stack: string): St
     return deepFreeze({ ...result.data!, project: PROJECT, stack, region: region! });
 }
 
+const DOCUMENTATION_RANGES = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"].map((c) => parseCidr(c)!);
+
+/**
+ * Soft problems: valid, but probably not what a deploy wants. The committed stack files
+ * carry documentation ranges (RFC 5737) as publicAccessCidrs, which lock every real
+ * workstation out of the API endpoint, so `pulumi up` could not reach the cluster.
+ */
+export function configWarnings(config: StackConfig): string[] {
+    return config.cluster.publicAccessCidrs
+        .filter((c) => DOCUMENTATION_RANGES.some((d) => overlaps(d, parseCidr(c)!)))
+        .map((c) => `stack "${config.stack}": cluster.publicAccessCidrs lists ${c}, a documentation range. ` +
+            "Replace it with the egress CIDRs of your workstations and CI runners, or the Kubernetes part of this stack cannot be reached");
+}
+
 /** Reads and validates the current stack's config (the real engine or the mock one). */
 export function loadConfig(): StackConfig {
-    return parseStackConfig(pulumi.runtime.allConfig(), pulumi.getStack());
+    const config = parseStackConfig(pulumi.runtime.allConfig(), pulumi.getStack());
+    configWarnings(config).forEach((w) => void pulumi.log.warn(w));
+    return config;
 }

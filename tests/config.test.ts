@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseStackConfig } from "../stacks/config";
+import { ConfigError, configWarnings, parseStackConfig } from "../stacks/config";
 import { configFor } from "./helpers";
 
 /** Parses a stack's committed config with one key changed, and returns the error text. */
@@ -97,5 +97,18 @@ describe("a bad value fails with one line naming the stack, the key, the value a
     it("reports every problem at once, one line each", () => {
         const config = configFor("dev", { app: (a) => ({ ...a, port: 0, replicas: 0 }) });
         expect(() => parseStackConfig(config, "dev")).toThrow(/app\.port = 0 .*\n.*app\.replicas = 0/);
+    });
+});
+
+describe("configWarnings", () => {
+    it("warns that the committed documentation range must be replaced before a deploy", () => {
+        expect(configWarnings(parseStackConfig(configFor("dev"), "dev"))).toEqual([
+            'stack "dev": cluster.publicAccessCidrs lists 203.0.113.0/24, a documentation range. Replace it with the egress CIDRs of your workstations and CI runners, or the Kubernetes part of this stack cannot be reached',
+        ]);
+    });
+
+    it("is quiet for real egress ranges", () => {
+        const config = parseStackConfig(configFor("dev", { cluster: (c) => ({ ...c, publicAccessCidrs: ["52.94.76.0/22"] }) }), "dev");
+        expect(configWarnings(config)).toEqual([]);
     });
 });
