@@ -39,6 +39,9 @@ const instanceType = z.string().regex(INSTANCE_TYPE_RE, {
 });
 const count = (min: number) => z.number().int().min(min);
 
+/** A small HTTP image from ECR Public: no Docker Hub login or rate limit. */
+export const DEFAULT_APP_IMAGE = "public.ecr.aws/nginx/nginx:1.27";
+
 // Tag or digest required: an implicit :latest makes rollouts unrepeatable.
 const IMAGE_RE =
     /^(?:[a-z0-9]+(?:[.-][a-z0-9]+)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
@@ -88,12 +91,13 @@ const configSchema = z.strictObject({
             } else if (!/:[\w][\w.-]*$|@sha256:/.test(v.replace(/^[^/]*:\d+\//, ""))) {
                 ctx.addIssue({ code: "custom", message: "has no tag or digest. Fix: pin it, e.g. public.ecr.aws/nginx/nginx:1.27" });
             }
-        }),
+        }).default(DEFAULT_APP_IMAGE),
         port: z.number().int().min(1, { message: "must be from 1 to 65535. Fix: use the port the container listens on, e.g. 80" })
-            .max(65535, { message: "must be from 1 to 65535. Fix: use the port the container listens on, e.g. 80" }),
-        replicas: count(1),
+            .max(65535, { message: "must be from 1 to 65535. Fix: use the port the container listens on, e.g. 80" })
+            .default(80),
+        replicas: count(1).default(2),
         namespace: z.string().regex(LABEL_RE, { message: "is not a DNS label. Fix: use e.g. internal-app" }).default("internal-app"),
-    }),
+    }).default({ image: DEFAULT_APP_IMAGE, port: 80, replicas: 2, namespace: "internal-app" }),
     loadBalancer: z
         .strictObject({
             type: z.enum(["nlb", "classic"], { message: "must be nlb or classic. Fix: use nlb" }).default("nlb"),

@@ -34,6 +34,8 @@ describe("the committed stack files", () => {
         const config = parseStackConfig(configFor("dev", { loadBalancer: () => undefined }), "dev");
         expect(config.loadBalancer).toEqual({ type: "nlb", sourceRanges: [] });
         expect(config.app.namespace).toBe("internal-app");
+        const withoutApp = parseStackConfig(configFor("dev", { app: () => undefined }), "dev");
+        expect(withoutApp.app).toEqual({ image: "public.ecr.aws/nginx/nginx:1.27", port: 80, replicas: 2, namespace: "internal-app" });
         const withoutEndpoints = parseStackConfig(configFor("dev", { client: ({ ssmEndpoints: _, ...c }) => c }), "dev");
         expect(withoutEndpoints.client.ssmEndpoints).toEqual(["ssm", "ssmmessages", "ec2messages"]);
     });

@@ -5,8 +5,9 @@ import { configFor } from "./helpers";
 
 /** The function `export =` makes the module (as the Pulumi runtime calls it). */
 async function entryProgram(): Promise<() => Promise<object>> {
-    const entry = (await import("../stacks/index")) as unknown as { default?: () => Promise<object> } & (() => Promise<object>);
-    return typeof entry === "function" ? entry : entry.default!;
+    type Program = () => Promise<object>;
+    const entry = (await import("../stacks/index")) as unknown as Program | { default: Program };
+    return typeof entry === "function" ? entry : entry.default;
 }
 
 describe("stacks/index.ts, the Pulumi entry", () => {
