@@ -46,13 +46,14 @@ describe("npm run plan -- --json", () => {
         expect(Object.keys(report)).toEqual(["stack", "project", "resources", "outputs", "checks", "cost"]);
         expect(report).toMatchObject({ stack: "dev", project: "infra-internal-lb" });
         for (const r of report.resources) {
-            expect(Object.keys(r)).toEqual(expect.arrayContaining(["urn", "type", "name", "inputs", "dependencies"]));
+            expect(Object.keys(r).slice(0, 7)).toEqual(["urn", "id", "type", "name", "parent", "inputs", "dependencies"]);
             expect(r.urn).toMatch(/^urn:pulumi:dev::infra-internal-lb::/);
         }
         for (const c of report.checks) {
             expect(["pass", "fail"]).toContain(c.status);
             expect(typeof c.message).toBe("string");
         }
+        expect(report.resources.find((r) => r.type === "infra-internal-lb:network:Vpc")).toMatchObject({ id: null, parent: null });
         expect(Object.keys(report.cost)).toEqual(expect.arrayContaining(["monthlyUsd", "items"]));
         for (const item of report.cost.items) {
             expect(Object.keys(item)).toEqual(["resource", "what", "monthlyUsd"]);

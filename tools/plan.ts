@@ -10,8 +10,20 @@ import "./noSourceMaps";
 import { writeFileSync } from "node:fs";
 import { EXIT, UsageError, main, parseArgs } from "./cli";
 import { toMermaid } from "./mermaid";
-import { planStack } from "./planner";
+import { PlanReport, planStack } from "./planner";
 import { renderMarkdown, renderPlan } from "./render";
+
+/**
+ * The JSON contract: every resource carries urn, id, type, name, parent, inputs and
+ * dependencies in that order (id and parent null where there is none), then extras.
+ */
+function toJson(report: PlanReport): object {
+    return {
+        ...report,
+        resources: report.resources.map(({ urn, id, type, name, parent, inputs, dependencies, ...extra }) =>
+            ({ urn, id: id ?? null, type, name, parent: parent ?? null, inputs, dependencies, ...extra })),
+    };
+}
 
 void main(async () => {
     const args = parseArgs(process.argv.slice(2), ["stack", "out", "stack-dir"], ["json", "mermaid", "markdown"]);
@@ -24,7 +36,7 @@ void main(async () => {
     }
     // --stack-dir: where Pulumi.<stack>.yaml lives, to plan a stack file not committed here.
     const report = await planStack(args["stack"], typeof args["stack-dir"] === "string" ? args["stack-dir"] : undefined);
-    const render = { json: () => `${JSON.stringify(report, null, 2)}\n`, mermaid: () => toMermaid(report), markdown: () => renderMarkdown(report) };
+    const render = { json: () => `${JSON.stringify(toJson(report), null, 2)}\n`, mermaid: () => toMermaid(report), markdown: () => renderMarkdown(report) };
     const text = formats[0] ? render[formats[0]]() : renderPlan(report);
     if (typeof args["out"] === "string") {
         writeFileSync(args["out"], text);

@@ -27,9 +27,11 @@ export function readPlan(path: string): Plan {
         if (typeof r?.urn !== "string" || typeof r.type !== "string" || typeof r.inputs !== "object") {
             throw new UsageError(`${path}: resources[${i}] needs "urn", "type" and "inputs"`);
         }
-        if (!Array.isArray(r.dependencies)) {
-            (r as { dependencies: string[] }).dependencies = [];
-        }
+        const resource = r as { dependencies?: unknown; id?: unknown; parent?: unknown };
+        resource.dependencies = Array.isArray(resource.dependencies) ? resource.dependencies : [];
+        // The JSON writes null where a resource has no id or parent; the checks use undefined.
+        resource.id = resource.id ?? undefined;
+        resource.parent = resource.parent ?? undefined;
     });
     return plan as Plan;
 }
