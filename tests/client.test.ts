@@ -88,6 +88,16 @@ describe("the validators are real", () => {
 });
 
 describe("ssmCheckCommand", () => {
+    it("survives the shell: eval hands aws the JSON parameters as one argument", () => {
+        const command = ssmCheckCommand("us-east-1", "i-0123456789abcdef0");
+        const args = execFileSync("bash", ["-c", 'aws() { printf "%s\\n" "$@"; }; eval "$CMD"'], { env: { ...process.env, CMD: command }, encoding: "utf8" }).trimEnd().split("\n");
+        const parameters = args[args.indexOf("--parameters") + 1]!;
+        expect(JSON.parse(parameters).commands).toEqual([
+            "systemctl start internal-lb-check.service; rc=$?; journalctl -u internal-lb-check.service -n 20 --no-pager; exit $rc",
+        ]);
+        expect(args.slice(0, 6)).toEqual(["ssm", "send-command", "--region", "us-east-1", "--instance-ids", "i-0123456789abcdef0"]);
+    });
+
     it("sends the check to the instance with AWS-RunShellScript and valid JSON parameters", () => {
         const command = ssmCheckCommand("eu-west-1", "i-0123456789abcdef0");
         expect(command).toMatch(/^aws ssm send-command --region eu-west-1 --instance-ids i-0123456789abcdef0 --document-name AWS-RunShellScript /);
