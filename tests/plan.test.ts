@@ -4,16 +4,27 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { runCommand } from "../tools/cli";
+import { planCommand } from "../tools/planCommand";
 import { PlanReport, planStack } from "../tools/planner";
+import { verifyCommand } from "../tools/verifyCommand";
 import { nodeId, toMermaid } from "../tools/mermaid";
 import { PROJECT_ROOT, readStackConfig } from "../tools/stackFile";
 
 const work = mkdtempSync(join(tmpdir(), "plan-"));
 
-/** Runs one of the project's commands the way `npm run` does, from the project root. */
-function run(tool: "plan" | "verify", ...args: string[]) {
+/** Runs one of the project's commands as a process, the way `npm run` does, from the project root. */
+function spawn(tool: "plan" | "verify", ...args: string[]) {
     const result = spawnSync(process.execPath, ["--import", "tsx", `tools/${tool}.ts`, ...args], { cwd: PROJECT_ROOT, encoding: "utf8" });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs a command in this process (faster), capturing what it writes. */
+async function run(tool: "plan" | "verify", ...args: string[]) {
+    const written = { stdout: "", stderr: "" };
+    const io = { out: (t: string) => { written.stdout += t; }, err: (t: string) => { written.stderr += t; } };
+    const code = await runCommand(tool === "plan" ? planCommand : verifyCommand, args, io);
+    return { code, ...written };
 }
 
 /** Writes Pulumi.<stack>.yaml into a fresh folder: dev's config with one key changed. */
@@ -36,7 +47,7 @@ describe("npm run plan -- --json", () => {
     let planFile: string;
     beforeAll(() => {
         planFile = join(work, "dev.json");
-        const result = run("plan", "--stack", "dev", "--json", "--out", planFile);
+        const result = spawn("plan", "--stack", "dev", "--json", "--out", planFile);
         expect(result.stderr).toBe("");
         expect(result.code).toBe(0);
         report = JSON.parse(readFileSync(planFile, "utf8"));
@@ -75,18 +86,18 @@ describe("npm run plan -- --json", () => {
         expect(report.cost.monthlyUsd).toBeCloseTo(sum, 2);
     });
 
-    it("is read back by npm run verify, which passes it", () => {
-        const result = run("verify", "--plan", planFile);
+    it("is read back by npm run verify, which passes it", async () => {
+        const result = await run("verify", "--plan", planFile);
         expect(result.code).toBe(0);
         expect(result.stdout).toContain("PASS  client-reaches-internal-lb");
     });
 
-    it("once edited to break a hop, makes npm run verify exit 1 naming the failed check", () => {
+    it("once edited to break a hop, makes npm run verify exit 1 naming the failed check", async () => {
         const edited = JSON.parse(readFileSync(planFile, "utf8"));
         edited.resources = edited.resources.filter((r: { name: string }) => r.name !== "client-eks-requester-0");
         const file = join(work, "edited.json");
         writeFileSync(file, JSON.stringify(edited));
-        const result = run("verify", "--plan", file);
+        const result = await run("verify", "--plan", file);
         expect(result.code).toBe(1);
         expect(result.stdout).toContain("FAIL  client-reaches-internal-lb");
         expect(result.stderr).toBe("failed: client-reaches-internal-lb\n");
@@ -94,31 +105,36 @@ describe("npm run plan -- --json", () => {
 });
 
 describe("exit codes", () => {
-    it("exits 2 on a config error, with one line and no stack trace", () => {
-        const result = run("plan", "--stack", "broken", "--stack-dir", stackDir("broken", "infra-internal-lb:app", { image: "public.ecr.aws/nginx/nginx:1.27", port: 0, replicas: 2 }));
+    it("exits 2 on a config error, with one line and no stack trace (as a process)", () => {
+        const result = spawn("plan", "--stack", "broken", "--stack-dir", stackDir("broken", "infra-internal-lb:app", { image: "public.ecr.aws/nginx/nginx:1.27", port: 0, replicas: 2 }));
         expect(result.code).toBe(2);
         expect(result.stdout).toBe("");
         expect(result.stderr).toBe('error: stack "broken": key infra-internal-lb:app.port = 0 must be from 1 to 65535. Fix: use the port the container listens on, e.g. 80\n');
     });
 
-    it("exits 2 for a stack with no stack file", () => {
-        const result = run("plan", "--stack", "staging");
+    it("exits 2 for a stack with no stack file", async () => {
+        const result = await run("plan", "--stack", "staging");
         expect(result.code).toBe(2);
         expect(result.stderr).toBe("error: no stack file Pulumi.staging.yaml (stacks here: dev, prod)\n");
     });
 
-    it("exits 1 when a check fails, naming it", () => {
+    it("exits 1 when a check fails, naming it", async () => {
         const cluster = JSON.parse(readStackConfig("dev")["infra-internal-lb:cluster"]!);
-        const result = run("plan", "--stack", "open", "--stack-dir", stackDir("open", "infra-internal-lb:cluster", { ...cluster, publicAccessCidrs: ["0.0.0.0/0"] }));
+        const result = await run("plan", "--stack", "open", "--stack-dir", stackDir("open", "infra-internal-lb:cluster", { ...cluster, publicAccessCidrs: ["0.0.0.0/0"] }));
         expect(result.code).toBe(1);
         expect(result.stdout).toContain("FAIL  eks-endpoint-restricted");
         expect(result.stderr).toBe("check failed: eks-endpoint-restricted: Cluster cluster-eks opens the public API endpoint to 0.0.0.0/0\n");
     });
 
-    it("exits 2 when verify is given something that is not a plan", () => {
+    it("exits 2 on a usage mistake", async () => {
+        expect(await run("plan", "--stack", "dev", "--json", "--mermaid")).toEqual({ code: 2, stdout: "", stderr: "error: --json and --mermaid are exclusive; run once per format\n" });
+        expect((await run("plan", "--stak", "dev")).stderr).toBe("error: unknown argument --stak\n");
+    });
+
+    it("exits 2 when verify is given something that is not a plan", async () => {
         const file = join(work, "not-a-plan.json");
         writeFileSync(file, JSON.stringify({ hello: "world" }));
-        const result = run("verify", "--plan", file);
+        const result = await run("verify", "--plan", file);
         expect(result.code).toBe(2);
         expect(result.stderr).toContain('is not a plan: it needs "stack", "resources" and "outputs"');
     });

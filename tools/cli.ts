@@ -26,19 +26,35 @@ export function parseArgs(argv: string[], valued: string[], flags: string[]): Re
 
 export class UsageError extends Error {}
 
+/** Where a command writes: the process's streams, or a capture in tests. */
+export interface Io {
+    out(text: string): void;
+    err(text: string): void;
+}
+
+export const processIo: Io = {
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+};
+
+/** A command: its arguments and where to write in, an exit code out. */
+export type Command = (argv: string[], io: Io) => Promise<number>;
+
 /**
- * Runs a command body and turns its errors into one line on stderr and an exit code:
- * 2 for configuration and usage mistakes, 3 when the tool itself fails. No stack trace.
+ * Runs a command and turns its errors into one line on stderr and an exit code: 2 for
+ * configuration and usage mistakes, 3 when the tool itself fails. No stack trace.
  */
-export async function main(body: () => Promise<number>): Promise<void> {
-    let code: number;
+export async function runCommand(command: Command, argv: string[], io: Io): Promise<number> {
     try {
-        code = await body();
+        return await command(argv, io);
     } catch (e) {
         const err = e as Error;
-        const config = err instanceof ConfigError || err instanceof UsageError;
-        process.stderr.write(`error: ${err.message}\n`);
-        code = config ? EXIT.configError : EXIT.toolFailed;
+        io.err(`error: ${err.message}\n`);
+        return err instanceof ConfigError || err instanceof UsageError ? EXIT.configError : EXIT.toolFailed;
     }
-    process.exitCode = code;
+}
+
+/** The entry of a command-line tool: real arguments and streams, the exit code set. */
+export async function main(command: Command): Promise<void> {
+    process.exitCode = await runCommand(command, process.argv.slice(2), processIo);
 }

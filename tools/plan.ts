@@ -7,45 +7,7 @@
  * checks pass, 1 a check fails, 2 a configuration or usage error, 3 the tool failed.
  */
 import "./noSourceMaps";
-import { writeFileSync } from "node:fs";
-import { EXIT, UsageError, main, parseArgs } from "./cli";
-import { toMermaid } from "./mermaid";
-import { PlanReport, planStack } from "./planner";
-import { renderMarkdown, renderPlan } from "./render";
+import { main } from "./cli";
+import { planCommand } from "./planCommand";
 
-/**
- * The JSON contract: every resource carries urn, id, type, name, parent, inputs and
- * dependencies in that order (id and parent null where there is none), then extras.
- */
-function toJson(report: PlanReport): object {
-    return {
-        ...report,
-        resources: report.resources.map(({ urn, id, type, name, parent, inputs, dependencies, ...extra }) =>
-            ({ urn, id: id ?? null, type, name, parent: parent ?? null, inputs, dependencies, ...extra })),
-    };
-}
-
-void main(async () => {
-    const args = parseArgs(process.argv.slice(2), ["stack", "out", "stack-dir"], ["json", "mermaid", "markdown"]);
-    if (typeof args["stack"] !== "string") {
-        throw new UsageError("usage: npm run plan -- --stack <dev|prod> [--json | --mermaid | --markdown] [--out FILE] [--stack-dir DIR]");
-    }
-    const formats = (["json", "mermaid", "markdown"] as const).filter((f) => args[f]);
-    if (formats.length > 1) {
-        throw new UsageError(`--${formats.join(" and --")} are exclusive; run once per format`);
-    }
-    // --stack-dir: where Pulumi.<stack>.yaml lives, to plan a stack file not committed here.
-    const report = await planStack(args["stack"], typeof args["stack-dir"] === "string" ? args["stack-dir"] : undefined);
-    const render = { json: () => `${JSON.stringify(toJson(report), null, 2)}\n`, mermaid: () => toMermaid(report), markdown: () => renderMarkdown(report) };
-    const text = formats[0] ? render[formats[0]]() : renderPlan(report);
-    if (typeof args["out"] === "string") {
-        writeFileSync(args["out"], text);
-    } else {
-        process.stdout.write(text);
-    }
-    const failed = report.checks.filter((c) => c.status === "fail");
-    for (const c of failed) {
-        process.stderr.write(`check failed: ${c.id}: ${c.message.split("\n")[0] ?? ""}\n`);
-    }
-    return failed.length > 0 ? EXIT.checkFailed : EXIT.ok;
-});
+void main(planCommand);
