@@ -13,9 +13,10 @@ export interface InternalAppArgs {
     /** The cluster's provider. Every Kubernetes resource here uses it, never an ambient kubeconfig. */
     readonly provider: k8s.Provider;
     /**
-     * What must exist while the Service does: the node group. Pulumi then deletes the
-     * Service (and, through its finalizer, the controller-made LB) before the nodes,
-     * the cluster and the VPC, instead of failing on DependencyViolation.
+     * What must exist while the app does: the node group. The Deployment then waits for
+     * nodes before its rollout await starts, and Pulumi deletes the Service (and, through
+     * its finalizer, the controller-made LB) before the nodes, the cluster and the VPC,
+     * instead of failing on DependencyViolation.
      */
     readonly dependsOn: pulumi.Resource[];
     readonly namespace: string;
@@ -91,7 +92,7 @@ export class InternalApp extends pulumi.ComponentResource {
                     },
                 },
             },
-        }, k8sOpts);
+        }, { ...k8sOpts, dependsOn: args.dependsOn });
 
         this.service = new k8s.core.v1.Service(`${name}-service`, {
             metadata: {

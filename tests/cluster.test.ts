@@ -113,6 +113,10 @@ describe.each(STACKS)("the %s stack's cluster and app under mocks", (stack) => {
         expect(service.dependencies).toContain(single(run, "aws:eks/nodeGroup:NodeGroup").urn);
     });
 
+    it("rolls the Deployment out only once the node group exists", () => {
+        expect(single(run, "kubernetes:apps/v1:Deployment").dependencies).toContain(single(run, "aws:eks/nodeGroup:NodeGroup").urn);
+    });
+
     it("replaces the Service, deleting first, when its scheme or LB type annotation changes", () => {
         const service = single(run, "kubernetes:core/v1:Service");
         expect(service.replaceOnChanges).toEqual([INTERNAL_ANNOTATION, SCHEME_ANNOTATION, TYPE_ANNOTATION].map((a) => `metadata.annotations["${a}"]`));
