@@ -68,6 +68,11 @@ export function label(resource: PlannedResource): string {
     return `${type} ${resource.name}`;
 }
 
+/** The LoadBalancer Services of a plan. */
+export function loadBalancerServices(g: PlanGraph): PlannedResource[] {
+    return g.ofType(T.service).filter((s) => get(s, "spec", "type") === "LoadBalancer");
+}
+
 export class PlanGraph {
     private readonly byUrnMap: Map<string, PlannedResource>;
 

@@ -3,8 +3,7 @@
  * to). Each returns the failures it finds; values not known yet are passed over.
  */
 import { ANYWHERE_RANGES, INTERNAL_ANNOTATION, SCHEME_ANNOTATION } from "../infra/annotations";
-import { PlanGraph, T, get, label, list, str } from "./graph";
-import { loadBalancerServices } from "./reachability";
+import { PlanGraph, T, get, label, list, loadBalancerServices, str } from "./graph";
 import { isUnknown } from "./model";
 
 type Check = (g: PlanGraph) => string[];

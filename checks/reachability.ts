@@ -7,7 +7,7 @@
 import { INTERNAL_ANNOTATION, SCHEME_ANNOTATION } from "../infra/annotations";
 import { Cidr, contains, formatCidr, overlaps } from "../infra/cidr";
 import { INTERNAL_ELB_ROLE_TAG, clusterTagKey } from "../infra/tags";
-import { PlanGraph, T, cidrOf, get, label, list } from "./graph";
+import { PlanGraph, T, cidrOf, get, label, list, loadBalancerServices } from "./graph";
 import { PlannedResource, isUnknown } from "./model";
 
 /** A hop that is broken: the rule fails with this message. */
@@ -37,11 +37,6 @@ function coversTcp(protocol: unknown, from: unknown, to: unknown, port: number):
     }
     const tcp = protocol === "tcp" || protocol === "6" || protocol === 6;
     return tcp && typeof from === "number" && typeof to === "number" && from <= port && port <= to;
-}
-
-/** The LoadBalancer Services of the plan. */
-export function loadBalancerServices(g: PlanGraph): PlannedResource[] {
-    return g.ofType(T.service).filter((s) => get(s, "spec", "type") === "LoadBalancer");
 }
 
 function tagsOf(resource: PlannedResource): Record<string, unknown> {

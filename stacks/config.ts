@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { MAX_AZS, isPrivate, overlaps, parseCidr, planSubnets } from "../infra/cidr";
+import { ANYWHERE_RANGES } from "../infra/annotations";
 import { INSTANCE_TYPE_RE, architectureOf } from "../infra/instanceType";
 
 export const PROJECT = "infra-internal-lb";
@@ -21,7 +22,6 @@ export class ConfigError extends pulumi.RunError {
     }
 }
 
-const ANYWHERE = new Set(["0.0.0.0/0", "::/0"]);
 
 const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
     message: "is not a canonical IPv4 CIDR (host bits must be zero). Fix: use a block such as 10.30.0.0/16",
@@ -224,14 +224,14 @@ function crossFieldProblems(c: ParsedConfig, stack: string): string[] {
         );
     }
     c.cluster.publicAccessCidrs.forEach((r, i) => {
-        if (ANYWHERE.has(r) && stack === "prod") {
+        if (ANYWHERE_RANGES.includes(r) && stack === "prod") {
             problems.push(
                 `${key(`cluster.publicAccessCidrs[${i}]`)} = "${r}" opens the prod Kubernetes API to the internet. Fix: list your workstation and CI runner CIDRs instead`,
             );
         }
     });
     c.loadBalancer.sourceRanges.forEach((r, i) => {
-        if (ANYWHERE.has(r)) {
+        if (ANYWHERE_RANGES.includes(r)) {
             problems.push(
                 `${key(`loadBalancer.sourceRanges[${i}]`)} = "${r}" would let any network that routes to the VPC reach the internal LB. Fix: list the client networks only; the client VPC CIDR is always included`,
             );
@@ -249,7 +249,7 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** Pulumi stores structured values as JSON strings and scalars as plain strings. */
-function decode(text: string): unknown {
+export function decodeConfigValue(text: string): unknown {
     try {
         return JSON.parse(text);
     } catch {
@@ -267,7 +267,7 @@ export function parseStackConfig(all: Record<string, string>, stack: string): St
     const raw: Record<string, unknown> = {};
     for (const [fullKey, text] of Object.entries(all)) {
         if (fullKey.startsWith(`${PROJECT}:`)) {
-            raw[fullKey.slice(PROJECT.length + 1)] = decode(text);
+            raw[fullKey.slice(PROJECT.length + 1)] = decodeConfigValue(text);
         }
     }
     const problems: string[] = [];

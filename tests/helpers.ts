@@ -2,15 +2,7 @@
 import { PlannedResource } from "../checks/model";
 import { MockRun, ResolvedOutput, resolveOutputs, runUnderMocks } from "../tools/mockEngine";
 import { readStackConfig } from "../tools/stackFile";
-import { PROJECT, parseStackConfig } from "../stacks/config";
-
-function decode(text: string): unknown {
-    try {
-        return JSON.parse(text);
-    } catch {
-        return text;
-    }
-}
+import { PROJECT, decodeConfigValue, parseStackConfig } from "../stacks/config";
 
 export type StackRun = MockRun<Record<string, ResolvedOutput>>;
 
@@ -22,7 +14,7 @@ export function configFor(stack: string, patch: Record<string, (value: any) => u
     const config = readStackConfig(stack);
     for (const [key, change] of Object.entries(patch)) {
         const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
-        const current = config[fullKey] === undefined ? undefined : decode(config[fullKey]);
+        const current = config[fullKey] === undefined ? undefined : decodeConfigValue(config[fullKey]);
         const next = change(current);
         if (next === undefined) {
             delete config[fullKey];

@@ -9,6 +9,7 @@ import { planCommand } from "../tools/planCommand";
 import { PlanReport, planStack } from "../tools/planner";
 import { verifyCommand } from "../tools/verifyCommand";
 import { nodeId, toMermaid } from "../tools/mermaid";
+import { decodeConfigValue } from "../stacks/config";
 import { PROJECT_ROOT, readStackConfig } from "../tools/stackFile";
 
 const work = mkdtempSync(join(tmpdir(), "plan-"));
@@ -30,13 +31,7 @@ async function run(tool: "plan" | "verify", ...args: string[]) {
 /** Writes Pulumi.<stack>.yaml into a fresh folder: dev's config with one key changed. */
 function stackDir(stack: string, key: string, value: unknown): string {
     const dir = mkdtempSync(join(work, "stack-"));
-    const config: Record<string, unknown> = Object.fromEntries(Object.entries(readStackConfig("dev")).map(([k, v]) => {
-        try {
-            return [k, JSON.parse(v)];
-        } catch {
-            return [k, v];
-        }
-    }));
+    const config: Record<string, unknown> = Object.fromEntries(Object.entries(readStackConfig("dev")).map(([k, v]) => [k, decodeConfigValue(v)]));
     config[key] = value;
     writeFileSync(join(dir, `Pulumi.${stack}.yaml`), stringify({ config }));
     return dir;

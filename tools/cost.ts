@@ -3,9 +3,8 @@
  * prices what runs by the hour (and EBS by the GB-month) and lists what it leaves out.
  */
 import { TYPE_ANNOTATION } from "../infra/annotations";
-import { PlanGraph, T, get, list } from "../checks/graph";
+import { PlanGraph, T, get, list, loadBalancerServices } from "../checks/graph";
 import { Plan, PlannedResource } from "../checks/model";
-import { loadBalancerServices } from "../checks/reachability";
 import prices from "./prices.json";
 
 export type Prices = typeof prices;
@@ -59,7 +58,8 @@ export function estimateCost(plan: Plan, table: Prices = prices): CostEstimate {
             const hourly = spot ? price * (1 - table.spotDiscount) : price;
             add(ng, `${count} × ${String(types[0])} node${count === 1 ? "" : "s"}${spot ? ` (spot, est. ${Math.round(table.spotDiscount * 100)}% off)` : " (on-demand)"}`, count * hourly * month);
         }
-        const template = g.ref(ng, "launchTemplate", T.launchTemplate) ?? g.ofType(T.launchTemplate).find((t) => (ng.propertyDependencies?.["launchTemplate"] ?? []).includes(t.urn));
+        // launchTemplate is {id, version}: ref finds it through the property's dependencies.
+        const template = g.ref(ng, "launchTemplate", T.launchTemplate);
         const gib = Number(get(template ?? ng, "blockDeviceMappings", 0, "ebs", "volumeSize") ?? 20);
         add(ng, `${count} × ${gib} GiB gp3 node volume${count === 1 ? "" : "s"}`, count * gib * table.ebsGp3PerGbMonth);
     }

@@ -3,9 +3,8 @@
  * internal LB and its Service, the private DNS name and the client. GitHub renders it.
  */
 import { TYPE_ANNOTATION } from "../infra/annotations";
-import { PlanGraph, T, get, str } from "../checks/graph";
+import { PlanGraph, T, get, loadBalancerServices, str } from "../checks/graph";
 import { Plan, isUnknown } from "../checks/model";
-import { loadBalancerServices } from "../checks/reachability";
 
 /** A Mermaid node id: letters, digits and underscores only. */
 export function nodeId(text: string): string {

@@ -2,20 +2,9 @@
 import { writeFileSync } from "node:fs";
 import { Command, EXIT, UsageError, parseArgs } from "./cli";
 import { toMermaid } from "./mermaid";
-import { PlanReport, planStack } from "./planner";
+import { toPlanJson } from "./planJson";
+import { planStack } from "./planner";
 import { renderMarkdown, renderPlan } from "./render";
-
-/**
- * The JSON contract: every resource carries urn, id, type, name, parent, inputs and
- * dependencies in that order (id and parent null where there is none), then extras.
- */
-function toJson(report: PlanReport): object {
-    return {
-        ...report,
-        resources: report.resources.map(({ urn, id, type, name, parent, inputs, dependencies, ...extra }) =>
-            ({ urn, id: id ?? null, type, name, parent: parent ?? null, inputs, dependencies, ...extra })),
-    };
-}
 
 /** `npm run plan`; see tools/plan.ts. */
 export const planCommand: Command = async (argv, io) => {
@@ -29,7 +18,7 @@ export const planCommand: Command = async (argv, io) => {
     }
     // --stack-dir: where Pulumi.<stack>.yaml lives, to plan a stack file not committed here.
     const report = await planStack(args["stack"], typeof args["stack-dir"] === "string" ? args["stack-dir"] : undefined);
-    const render = { json: () => `${JSON.stringify(toJson(report), null, 2)}\n`, mermaid: () => toMermaid(report), markdown: () => renderMarkdown(report) };
+    const render = { json: () => `${JSON.stringify(toPlanJson(report), null, 2)}\n`, mermaid: () => toMermaid(report), markdown: () => renderMarkdown(report) };
     const text = formats[0] ? render[formats[0]]() : renderPlan(report);
     if (typeof args["out"] === "string") {
         writeFileSync(args["out"], text);

@@ -1,5 +1,5 @@
 /** The human-readable plan: resource tree, wiring, checks and cost. */
-import { get } from "../checks/graph";
+import { T, get } from "../checks/graph";
 import { CheckResult, Plan, PlannedResource } from "../checks/model";
 import { CostEstimate } from "./cost";
 import { toMermaid } from "./mermaid";
@@ -31,9 +31,9 @@ export function renderTree(plan: Plan): string[] {
 
 /** hostname → DNS record → user-data: how the client learns where the app is. */
 export function renderWiring(plan: Plan): string[] {
-    const record = plan.resources.find((r) => r.type === "aws:route53/record:Record");
-    const zone = plan.resources.find((r) => r.type === "aws:route53/zone:Zone");
-    const client = plan.resources.find((r) => r.type === "aws:ec2/instance:Instance");
+    const record = plan.resources.find((r) => r.type === T.record);
+    const zone = plan.resources.find((r) => r.type === T.zone);
+    const client = plan.resources.find((r) => r.type === T.instance);
     const userData = typeof client?.inputs["userData"] === "string" ? client.inputs["userData"] : "";
     const endpointLine = /APP_ENDPOINT=\S+/.exec(userData)?.[0] ?? "(no APP_ENDPOINT in user-data)";
     return [
@@ -65,7 +65,7 @@ export function renderCost(cost: CostEstimate): string[] {
 }
 
 export function renderPlan(report: PlanReport): string {
-    const service = report.resources.find((r) => r.type === "kubernetes:core/v1:Service");
+    const service = report.resources.find((r) => r.type === T.service);
     const failed = report.checks.filter((c) => c.status === "fail").length;
     return [
         `Offline plan of ${report.project}/${report.stack} (Pulumi mock engine; nothing was deployed)`,
